@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("orders.urls")),
+]
+
+handler404 = "orders.views.page_not_found"
+handler500 = "orders.views.server_error"
