@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap
+from django_htmx.http import push_url, reswap
 from django_htmx.middleware import HtmxDetails
 
 from orders import client, presentation
@@ -45,6 +45,13 @@ def _partial(request: HtmxHttpRequest, *, targets: dict[str, str], default: str)
     if not htmx or htmx.boosted or htmx.history_restore_request:
         return None
     return targets.get(htmx.target or "", default)
+
+
+# Every header _partial() looks at, so no cache or Back button mixes a fragment
+# with a page.
+_vary_on_htmx = vary_on_headers(
+    "HX-Request", "HX-Boosted", "HX-Target", "HX-History-Restore-Request"
+)
 
 
 def _status_for(exc: ApiError) -> int:
@@ -101,7 +108,7 @@ def _with_retry_after(response: HttpResponse, exc: ApiError) -> HttpResponse:
 
 
 @require_GET
-@vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
+@_vary_on_htmx
 def order_list(request: HtmxHttpRequest) -> HttpResponse:
     partial = _partial(request, targets={"results": "results"}, default="order-cards")
     ctx: dict[str, Any] = {
@@ -145,6 +152,10 @@ def order_list(request: HtmxHttpRequest) -> HttpResponse:
     ctx["first_page_url"] = f"{reverse('order_list')}?{params.query(offset='')}"
     template = "orders/list.html" + (f"#{partial}" if partial else "")
     response = render(request, template, ctx, status=status)
+    if partial == "results" and status == 200:
+        # A new search or sort gets its own address, so the link can be shared.
+        query = params.query(offset="")
+        push_url(response, reverse("order_list") + (f"?{query}" if query else ""))
     return response
 
 
@@ -167,7 +178,7 @@ def _visible_images(images: tuple[Image, ...], params: ImageListParams) -> list[
 
 
 @require_GET
-@vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
+@_vary_on_htmx
 def order_detail(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
     try:
         check_id(order_id, "Order")

@@ -166,3 +166,18 @@ def test_go_to_order_refuses_what_is_not_an_id(client, sandbox):
     response = client.get("/orders/go/", {"id": "../../etc"})
     assert response.status_code == 400
     assert "is not an order id" in html.unescape(response.content.decode())
+
+
+def test_a_failed_live_refresh_keeps_what_is_on_screen(client, sandbox):
+    live = find_order(sandbox, lambda o: o.get("is_processing"))
+    sandbox.app.faults.force("500")
+    response = client.get(f"/orders/{live['order_id']}/live/", **HX)
+    assert response.status_code == 502
+    assert response["HX-Reswap"] == "none"
+
+
+def test_an_order_without_images_says_so(client, sandbox):
+    empty = find_order(sandbox, lambda o: not o["images"] and o.get("order_id"))
+    body = client.get(f"/orders/{empty['order_id']}/").content.decode()
+    assert "No images yet" in body
+    assert "No images in this order yet." in body

@@ -75,8 +75,9 @@ def test_without_javascript_the_fallback_link_pages_through(client, sandbox):
 
 
 def test_responses_vary_on_hx_request(client, sandbox):
-    response = client.get("/orders/")
-    assert "HX-Request" in response["Vary"]
+    for response in [client.get("/orders/"), client.get("/orders/", **HX)]:
+        assert "HX-Request" in response["Vary"]
+        assert "HX-Boosted" in response["Vary"]
 
 
 def test_a_history_restore_gets_the_full_page(client, sandbox):
@@ -98,6 +99,7 @@ def test_search_targets_the_results_and_keeps_its_parameters(client, sandbox):
     assert names and all("lane" in n.lower() for n in names)
     more = load_more_url(body)
     assert more is None or ("q=lane" in more and "sort=name" in more and "per_page=5" in more)
+    assert response["HX-Push-Url"] == "/orders/?q=lane&sort=name&per_page=5"
 
 
 def test_the_last_page_has_no_load_more_button(client, sandbox):

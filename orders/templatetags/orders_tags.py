@@ -30,7 +30,7 @@ def status_badge(status: str | None) -> SafeString:
 def when(moment: datetime | None) -> SafeString:
     """Relative time ("3 days ago") with the exact time on hover."""
     if moment is None:
-        return mark_safe('<span class="muted">unknown</span>')  # noqa: S308
+        return mark_safe('<span class="muted">unknown</span>')
     now = timezone.now()
     if abs((now - moment).total_seconds()) < 60:
         relative = "just now"
@@ -63,7 +63,7 @@ def _render_value(value: Any, depth: int) -> SafeString:
         return format_html("<code>{}</code>", json.dumps(value, ensure_ascii=False)[:200])
     if isinstance(value, dict):
         if not value:
-            return mark_safe('<span class="muted">empty</span>')  # noqa: S308
+            return mark_safe('<span class="muted">empty</span>')
         rows = format_html_join(
             "",
             '<tr><th scope="row">{}</th><td>{}</td></tr>',
@@ -75,7 +75,7 @@ def _render_value(value: Any, depth: int) -> SafeString:
         return format_html('<table class="data-table">{}</table>', rows)
     if isinstance(value, list):
         if not value:
-            return mark_safe('<span class="muted">none</span>')  # noqa: S308
+            return mark_safe('<span class="muted">none</span>')
         if all(not isinstance(item, dict | list) for item in value):
             return format_html_join(
                 "", '<span class="tag">{}</span>', ((_scalar(item),) for item in value)
@@ -113,7 +113,7 @@ def is_pending(image: Image) -> bool:
 @register.simple_tag
 def stars(rating: int | None) -> SafeString:
     if rating is None:
-        return mark_safe("")  # noqa: S308
+        return mark_safe("")
     return format_html(
         '<span class="stars" title="Rated {} of 5"><span aria-hidden="true">{}</span>'
         '<span class="visually-hidden">Rated {} of 5</span></span>',
