@@ -3,8 +3,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -121,3 +123,11 @@ def stars(rating: int | None) -> SafeString:
         "★" * rating + "☆" * (5 - rating),
         rating,
     )
+
+
+@register.simple_tag
+def preview_src(order_id: str, image: Image) -> str:
+    """The proxied preview's address. The status is part of it so that the
+    browser fetches the preview again once a pending image is processed."""
+    url = reverse("image_preview", args=[order_id, image.image_id])
+    return f"{url}?{urlencode({'v': image.status or ''})}"
