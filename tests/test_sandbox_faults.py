@@ -212,7 +212,7 @@ def test_jitter_stays_within_bounds(server: SandboxServer) -> None:
     for _ in range(5):
         started = time.monotonic()
         orders(server)
-        assert 0.05 <= time.monotonic() - started < 1.0
+        assert 0.05 <= time.monotonic() - started < 5
 
 
 def test_latency_from_the_constructor() -> None:
@@ -249,12 +249,12 @@ def test_partial_fault_rate_fails_some() -> None:
 
 
 def test_clear_turns_off_latency_and_fault_rate(server: SandboxServer) -> None:
-    server.app.faults.set_latency(500)
+    server.app.faults.set_latency(10_000)
     server.app.faults.set_fault_rate(1.0)
     server.app.faults.clear()
     started = time.monotonic()
     assert orders(server).status_code == 200
-    assert time.monotonic() - started < 0.4
+    assert time.monotonic() - started < 5
 
 
 def test_faulted_requests_are_recorded(server: SandboxServer) -> None:
