@@ -14,7 +14,7 @@ from django_htmx.http import push_url, reswap
 from django_htmx.middleware import HtmxDetails
 
 from orders import client, presentation
-from orders.client import ApiError, Image, InvalidRequest, NotFound, RateLimited
+from orders.client import ApiError, Image, InvalidRequest, NotFound, Order, RateLimited
 from orders.params import (
     IMAGE_BATCH,
     IMAGE_SORTS,
@@ -171,6 +171,23 @@ def go_to_order(request: HtmxHttpRequest) -> HttpResponse:
 # One order -------------------------------------------------------------------
 
 
+def _load_order(
+    request: HtmxHttpRequest, order_id: str, *, image_id: str | None = None
+) -> tuple[Order, ImageListParams] | HttpResponse:
+    """The order and the grid's filters, or the error page to show instead."""
+    try:
+        check_id(order_id, "Order")
+        if image_id is not None:
+            check_id(image_id, "Image")
+        params = ImageListParams.from_query(request.GET)
+    except InvalidParams as exc:
+        return _error_page(request, status=400, title="That link isn't valid", message=str(exc))
+    try:
+        return client.get_order(order_id, sort_images_by=params.sort or None), params
+    except ApiError as exc:
+        return _upstream_failure(request, exc, what="order")
+
+
 def _visible_images(images: tuple[Image, ...], params: ImageListParams) -> list[Image]:
     if not params.status:
         return list(images)
@@ -180,16 +197,10 @@ def _visible_images(images: tuple[Image, ...], params: ImageListParams) -> list[
 @require_GET
 @_vary_on_htmx
 def order_detail(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
-    try:
-        check_id(order_id, "Order")
-        params = ImageListParams.from_query(request.GET)
-    except InvalidParams as exc:
-        return _error_page(request, status=400, title="That link isn't valid", message=str(exc))
-    try:
-        order = client.get_order(order_id, sort_images_by=params.sort or None)
-    except ApiError as exc:
-        return _upstream_failure(request, exc, what="order")
-
+    loaded = _load_order(request, order_id)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    order, params = loaded
     images = _visible_images(order.images, params)
     batch = images[params.start : params.start + IMAGE_BATCH]
     next_start = params.start + IMAGE_BATCH
@@ -244,17 +255,10 @@ def order_live(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
 
 @require_GET
 def image_detail(request: HtmxHttpRequest, order_id: str, image_id: str) -> HttpResponse:
-    try:
-        check_id(order_id, "Order")
-        check_id(image_id, "Image")
-        params = ImageListParams.from_query(request.GET)
-    except InvalidParams as exc:
-        return _error_page(request, status=400, title="That link isn't valid", message=str(exc))
-    try:
-        order = client.get_order(order_id, sort_images_by=params.sort or None)
-    except ApiError as exc:
-        return _upstream_failure(request, exc, what="order")
-
+    loaded = _load_order(request, order_id, image_id=image_id)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    order, params = loaded
     images = _visible_images(order.images, params)
     position = next((i for i, image in enumerate(images) if image.image_id == image_id), None)
     if position is None:
