@@ -51,6 +51,17 @@
     if (idle) idle.textContent = "Try again";
   });
 
+  // htmx keeps pages for Back as HTML, which holds what the server rendered,
+  // not what was typed or picked since: write the live values into it first.
+  document.addEventListener("htmx:beforeHistorySave", function () {
+    document.querySelectorAll("form.toolbar input").forEach(function (input) {
+      input.setAttribute("value", input.value);
+    });
+    document.querySelectorAll("form.toolbar option").forEach(function (option) {
+      option.toggleAttribute("selected", option.selected);
+    });
+  });
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     var more = event.detail.elt.closest("[data-load-more]");
     var note = more && more.querySelector(".more-offline");
