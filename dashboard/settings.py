@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from dashboard.env import (
     database_from_url,
@@ -53,6 +54,7 @@ AUTOENHANCE_RETRY_BUDGET = env_float("AUTOENHANCE_RETRY_BUDGET", 8.0, minimum=0.
 AUTOENHANCE_RETRY_AFTER_CAP = env_float("AUTOENHANCE_RETRY_AFTER_CAP", 5.0, minimum=0.0)
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -133,9 +136,55 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sign-in. Invitation links are Django's password-reset tokens: they work once
+# and expire after this long.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "order_list"
+LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = env_int("DJANGO_INVITE_HOURS", 72, minimum=1) * 3600
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 24 * 14, minimum=1) * 3600
+SESSION_COOKIE_HTTPONLY = True
+# The address teammates use, for the links `manage.py invite` prints.
+DASHBOARD_URL = env_url("DASHBOARD_URL", "http://127.0.0.1:8000")
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "autoenhance-demo"  # noqa: S105 (created only by `manage.py demo`)
+
+# Headers. No Referer at all: share links carry their token in the path.
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+if DEBUG:
+    # django-htmx's DEBUG-only error overlay runs Django's debug page scripts.
+    SECURE_CSP["script-src"] = [CSP.SELF, CSP.UNSAFE_EVAL]
+
+# HTTPS: on whenever DEBUG is off. DJANGO_HTTPS=false turns all three off for
+# plain HTTP on loopback, or behind a proxy that does them itself.
+HTTPS = env_bool("DJANGO_HTTPS", True) and not DEBUG
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env_bool("DJANGO_BEHIND_PROXY", False):
+    # Trust the proxy's word that the visitor came over HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Joining the browsers' HSTS preload list is the domain owner's call, made
+# once for every subdomain; the dashboard sends HSTS without claiming it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,27 @@ def sandbox_server() -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
+def teammate(db, django_user_model):
+    return django_user_model.objects.create_user(
+        "sam@example.com", "sam@example.com", "pw-Sam-123!"
+    )
+
+
+@pytest.fixture
+def client(client, teammate):
+    """Most tests look as a signed-in teammate; `anonymous` is the stranger."""
+    client.force_login(teammate)
+    return client
+
+
+@pytest.fixture
+def anonymous():
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
 def sandbox(sandbox_server: SandboxServer, settings) -> Iterator[SandboxServer]:
     """The session's sandbox, with the dashboard pointed at it and no faults left over."""
     settings.AUTOENHANCE_API_URL = sandbox_server.url

@@ -10,5 +10,7 @@ os.environ.pop("AUTOENHANCE_API_KEY", None)
 # Short enough that a hanging upstream fails a test in seconds, not minutes.
 os.environ.setdefault("AUTOENHANCE_READ_TIMEOUT", "1.5")
 os.environ.setdefault("AUTOENHANCE_CONNECT_TIMEOUT", "1")
+# The test client and the live server speak plain HTTP.
+os.environ.setdefault("DJANGO_HTTPS", "false")
 
 from dashboard.settings import *  # noqa: F403

@@ -3,10 +3,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -126,8 +125,9 @@ def stars(rating: int | None) -> SafeString:
 
 
 @register.simple_tag
-def preview_src(order_id: str, image: Image) -> str:
-    """The proxied preview's address. The status is part of it so that the
-    browser fetches the preview again once a pending image is processed."""
-    url = reverse("image_preview", args=[order_id, image.image_id])
-    return f"{url}?{urlencode({'v': image.status or ''})}"
+def preview_src(order_base: str, image: Image) -> str:
+    """The proxied preview's address under an order's pages (the team's or a
+    share link's). The status is part of it so that the browser fetches the
+    preview again once a pending image is processed."""
+    path = f"{order_base}images/{quote(image.image_id or '', safe='')}/preview/"
+    return f"{path}?{urlencode({'v': image.status or ''})}"

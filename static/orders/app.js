@@ -18,7 +18,8 @@
     var button = event.target.closest("[data-copy], [data-copy-from]");
     if (!button) return;
     var source = button.getAttribute("data-copy-from");
-    var text = source ? document.getElementById(source).textContent : button.getAttribute("data-copy");
+    var from = source && document.getElementById(source);
+    var text = from ? (from.value !== undefined ? from.value : from.textContent) : button.getAttribute("data-copy");
     copyText(text, button);
   });
 

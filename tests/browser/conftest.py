@@ -132,14 +132,32 @@ def console() -> ConsoleWatch:
 
 
 @pytest.fixture
+def session_cookie(transactional_db, teammate) -> dict[str, str]:
+    """A signed-in teammate's session, as a cookie for the live server.
+
+    The live server answers from another thread, so the session must be
+    committed: hence the transactional database.
+    """
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(teammate)
+    name = django_settings.SESSION_COOKIE_NAME
+    return {"name": name, "value": client.cookies[name].value}
+
+
+@pytest.fixture
 def new_page(
     browser: Browser,
     live_server,
     settings,
     console: ConsoleWatch,
+    session_cookie: dict[str, str],
     request: pytest.FixtureRequest,
 ) -> Iterator[Callable[..., Page]]:
-    """Opens pages on the live server, each in a fresh browser context.
+    """Opens pages on the live server, each in a fresh browser context,
+    signed in as a teammate unless `signed_in=False`.
 
     Every page is watched: at teardown the test fails if any of them logged a
     console error or threw an uncaught error, bar the network errors the test
@@ -152,8 +170,10 @@ def new_page(
     contexts: list[BrowserContext] = []
     in_flight: set[Request] = set()
 
-    def open_page(**context_options: Any) -> Page:
+    def open_page(*, signed_in: bool = True, **context_options: Any) -> Page:
         context = browser.new_context(base_url=live_server.url, **context_options)
+        if signed_in:
+            context.add_cookies([session_cookie | {"url": live_server.url}])
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         contexts.append(context)

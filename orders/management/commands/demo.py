@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from orders.access import ensure_demo_account
 from orders.sandbox import SandboxServer
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 "AUTOENHANCE_API_KEY is set, so this is not a demo. Unset it, or run "
                 "`python manage.py runserver` to use the real API."
             )
+        ensure_demo_account()
         sandbox_options: dict[str, Any] = {"latency_ms": latency_ms}
         if seed is not None:
             sandbox_options["seed"] = seed
@@ -35,6 +37,9 @@ class Command(BaseCommand):
         settings.AUTOENHANCE_API_KEY = sandbox.key
         self.stdout.write(f"Sandbox API on {sandbox.url} (key: {sandbox.key})")
         self.stdout.write(self.style.SUCCESS(f"Dashboard: http://{host}:{port}/  (Ctrl-C to stop)"))
+        self.stdout.write(
+            f"Sign in as {settings.DEMO_USERNAME} / {settings.DEMO_PASSWORD} (demo mode only)"
+        )
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
         finally:
