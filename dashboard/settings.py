@@ -121,12 +121,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed names with long cache lifetimes once collectstatic
-        # has run; plain names straight from the source tree before that.
+        # In production: hashed, compressed names with long cache lifetimes,
+        # from `manage.py collectstatic`. In development: the source files.
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if (STATIC_ROOT / "staticfiles.json").exists()
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
@@ -149,9 +149,11 @@ DASHBOARD_URL = env_url("DASHBOARD_URL", "http://127.0.0.1:8000")
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "autoenhance-demo"  # noqa: S105 (created only by `manage.py demo`)
 
-# Headers. No Referer at all: share links carry their token in the path.
+# Headers. Referer only ever goes back to the dashboard itself (a stricter
+# no-referrer would make browsers send "Origin: null" on forms, which CSRF
+# protection rightly refuses). Share pages send none at all: see shared.py.
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.NONE],

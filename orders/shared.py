@@ -37,15 +37,20 @@ def share_link_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
     def resolved(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
         link = ShareLink.find(token)
         if link is None:
-            return pages.error_page(
+            response = pages.error_page(
                 request,
                 status=404,
                 title="Share link not found",
                 message="Check that the whole link was copied.",
             )
-        if not link.is_usable:
-            return _gone(request, link)
-        return view(request, link, reverse("shared_order", args=[token]), *args, **kwargs)
+        elif not link.is_usable:
+            response = _gone(request, link)
+        else:
+            response = view(request, link, reverse("shared_order", args=[token]), *args, **kwargs)
+        # The token is in every address under the link: no Referer may carry it,
+        # not even back to the dashboard's own logs.
+        response["Referrer-Policy"] = "no-referrer"
+        return response
 
     return resolved
 

@@ -2,14 +2,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import secrets
+
 import pytest
 
 from orders.sandbox import SandboxServer
+from tests import leakcheck
+
+# A key shaped like a real one, different every run, so that the leak check
+# below means something.
+API_KEY = "ae_live_" + secrets.token_hex(20)
+
+
+@pytest.fixture(autouse=True)
+def key_never_leaks():
+    """Fails any test during which a response or a log line held the API key."""
+    leakcheck.leaks.clear()
+    yield
+    assert not leakcheck.leaks, f"the API key leaked: {leakcheck.leaks}"
 
 
 @pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[SandboxServer]:
-    server = SandboxServer().start()
+    server = SandboxServer(key=API_KEY).start()
     yield server
     server.stop()
 

@@ -14,3 +14,14 @@ os.environ.setdefault("AUTOENHANCE_CONNECT_TIMEOUT", "1")
 os.environ.setdefault("DJANGO_HTTPS", "false")
 
 from dashboard.settings import *  # noqa: F403
+
+# Every response and log line is checked for the API key (tests/leakcheck.py).
+MIDDLEWARE = ["tests.leakcheck.KeyLeakMiddleware", *MIDDLEWARE]  # noqa: F405
+LOGGING["handlers"]["leakcheck"] = {"class": "tests.leakcheck.KeyLeakLogHandler"}  # noqa: F405
+LOGGING["root"]["handlers"].append("leakcheck")  # noqa: F405
+LOGGING["root"]["level"] = "DEBUG"  # noqa: F405
+for _logger in LOGGING["loggers"].values():  # noqa: F405
+    _logger["handlers"].append("leakcheck")
+
+# Tests run with DEBUG off but without collectstatic: serve the source files.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

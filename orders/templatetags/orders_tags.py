@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -36,7 +36,9 @@ def when(moment: datetime | None) -> SafeString:
     if abs((now - moment).total_seconds()) < 60:
         relative = "just now"
     elif moment > now:
-        relative = f"in {timesince(now, moment, depth=1)}"
+        # Counting down floors ("6 days" for a link made a second ago to last
+        # 7): an hour's grace reads the way people count.
+        relative = f"in {timesince(now - timedelta(hours=1), moment, depth=1)}"
     else:
         relative = f"{timesince(moment, now, depth=1)} ago"
     local = timezone.localtime(moment)
