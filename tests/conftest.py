@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import secrets
+from collections.abc import Iterator
 
 import pytest
 

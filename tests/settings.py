@@ -24,4 +24,7 @@ for _logger in LOGGING["loggers"].values():  # noqa: F405
     _logger["handlers"].append("leakcheck")
 
 # Tests run with DEBUG off but without collectstatic: serve the source files.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
