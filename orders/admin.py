@@ -29,3 +29,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
         "open_count",
         "last_opened_at",
     ]
+
+    def has_add_permission(self, request) -> bool:
+        # A link made here would have no token to hand out: they come from order pages.
+        return False
