@@ -56,15 +56,19 @@ def _first_error(form: forms.Form) -> str:
     return f"{name}: {errors[0]}"
 
 
+def _choice(options: dict[str, str], noun: str) -> forms.ChoiceField:
+    """An optional choice whose error lists what would have been accepted."""
+    accepted = ", ".join(value for value in options if value)
+    return forms.ChoiceField(
+        required=False,
+        choices=[("", ""), *((k, v) for k, v in options.items() if k)],
+        error_messages={"invalid_choice": f"%(value)s is not {noun}; use one of {accepted}."},
+    )
+
+
 class _OrderListForm(forms.Form):
     q = forms.CharField(required=False, max_length=100)
-    sort = forms.ChoiceField(
-        required=False,
-        choices=[("", ""), *ORDER_SORTS.items()],
-        error_messages={
-            "invalid_choice": "%(value)s is not a sort; use one of " + ", ".join(ORDER_SORTS) + "."
-        },
-    )
+    sort = _choice(ORDER_SORTS, "a sort")
     per_page = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -116,24 +120,8 @@ class OrderListParams:
 
 
 class _ImageListForm(forms.Form):
-    status = forms.ChoiceField(
-        required=False,
-        choices=list(IMAGE_STATUSES.items()),
-        error_messages={
-            "invalid_choice": "%(value)s is not a status; use one of "
-            + ", ".join(s for s in IMAGE_STATUSES if s)
-            + "."
-        },
-    )
-    sort = forms.ChoiceField(
-        required=False,
-        choices=list(IMAGE_SORTS.items()),
-        error_messages={
-            "invalid_choice": "%(value)s is not an image sort; use one of "
-            + ", ".join(s for s in IMAGE_SORTS if s)
-            + "."
-        },
-    )
+    status = _choice(IMAGE_STATUSES, "a status")
+    sort = _choice(IMAGE_SORTS, "an image sort")
     start = forms.IntegerField(required=False, min_value=0, max_value=MAX_IMAGE_START)
 
 
