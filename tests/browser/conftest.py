@@ -27,6 +27,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Request,
+    expect,
     sync_playwright,
 )
 
@@ -49,6 +50,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 10_000
+# `expect` has its own timeout (5 s by default): the same 10 s as actions.
+expect.set_options(timeout=TIMEOUT_MS)
 
 HERE = Path(__file__).resolve().parent
 

@@ -60,7 +60,7 @@ HTMX_IDLE = "() => window.__htmxRequests.sent === window.__htmxRequests.done"
 
 def serve_pixel_previews(page: Page) -> None:
     page.route(
-        re.compile(r"/orders/[^/]+/images/[^/]+/preview/$"),
+        re.compile(r"/orders/[^/]+/images/[^/]+/preview/(\?|$)"),
         lambda route: route.fulfill(body=PIXEL, content_type="image/gif"),
     )
 
