@@ -138,6 +138,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sign-in. Invitation links are Django's password-reset tokens: they work once
 # and expire after this long.
+AUTHENTICATION_BACKENDS = ["orders.access.TeamBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "order_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -179,8 +180,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("DJANGO_BEHIND_PROXY", False):
-    # Trust the proxy's word that the visitor came over HTTPS.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    # Trust the proxy's word on the visitor's scheme and host (and, in the
+    # login throttle, address).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -191,7 +194,8 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"share_tokens": {"()": "orders.logfilters.RedactShareTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["share_tokens"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "orders": {"handlers": ["console"], "level": "INFO", "propagate": False},

@@ -10,7 +10,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse, reverse_lazy
 
@@ -71,7 +75,11 @@ def ensure_demo_account() -> None:
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in, slowed and then refused after repeated failures."""
+    """Django's sign-in page, which says so when sign-in is refused for a while.
+
+    The throttling itself lives in TeamBackend, so every way in (the admin's
+    sign-in included) goes through it.
+    """
 
     template_name = "orders/login.html"
     redirect_authenticated_user = True
@@ -82,28 +90,49 @@ class LoginView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")
         verdict = throttle.check(request, username)
-        if verdict.refused:
-            minutes = max(1, round(verdict.retry_after / 60))
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                f"Too many failed sign-ins. For your account's safety, try again in "
-                f"{minutes} minute{'s' if minutes != 1 else ''}.",
-            )
-            response = self.render_to_response(self.get_context_data(form=form), status=429)
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
-        throttle.pause(verdict.delay)
-        return super().post(request, *args, **kwargs)
+        if not verdict.refused:
+            return super().post(request, *args, **kwargs)
+        minutes = max(1, round(verdict.retry_after / 60))
+        form = self.get_form_class()(request, initial={"username": username})
+        ctx = self.get_context_data(form=form) | {
+            "refused_message": "Too many failed sign-ins. For your account's safety, try again "
+            f"in {minutes} minute{'s' if minutes != 1 else ''}."
+        }
+        response = self.render_to_response(ctx, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        throttle.record_failure(self.request, self.request.POST.get("username", ""))
-        return super().form_invalid(form)
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        throttle.forgive_account(self.request.POST.get("username", ""))
-        return super().form_valid(form)
+class TeamBackend(ModelBackend):
+    """Django's own accounts, with two rules on top: repeated failures slow and
+    then refuse sign-in, and the demo account works in demo mode only."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, **credentials: Any
+    ) -> Any:
+        if request is not None and username is not None:
+            verdict = throttle.check(request, username)
+            if verdict.refused:
+                # Stops every backend, and Django counts it as one more failure.
+                raise PermissionDenied("Too many failed sign-ins.")
+            throttle.pause(verdict.delay)
+        return super().authenticate(request, username=username, **credentials)
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        if not settings.AUTOENHANCE_DEMO_MODE and user.get_username() == settings.DEMO_USERNAME:
+            return False
+        return super().user_can_authenticate(user)
+
+
+@receiver(user_login_failed)
+def _count_failure(sender: Any, credentials: dict[str, Any], request: Any = None, **_: Any) -> None:
+    if request is not None:
+        throttle.record_failure(request, str(credentials.get("username", "")))
+
+
+@receiver(user_logged_in)
+def _forgive(sender: Any, request: Any, user: Any, **_: Any) -> None:
+    throttle.forgive_account(user.get_username())
 
 
 class InviteView(auth_views.PasswordResetConfirmView):

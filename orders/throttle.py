@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -32,8 +33,18 @@ def _account_key(username: str) -> str:
     return "login-fail:user:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()
 
 
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address. Behind a proxy that is the last X-Forwarded-For
+    entry, the one the proxy itself added; earlier ones are the visitor's word."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _keys(request: HttpRequest, username: str) -> list[str]:
-    return [f"login-fail:ip:{request.META.get('REMOTE_ADDR', '')}", _account_key(username)]
+    return [f"login-fail:ip:{client_address(request)}", _account_key(username)]
 
 
 def _failures(keys: list[str]) -> tuple[int, float]:

@@ -14,6 +14,16 @@ API_KEY = "ae_live_" + secrets.token_hex(20)
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counts, health checks and share-link lookups start from nothing."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def key_never_leaks():
     """Fails any test during which a response or a log line held the API key."""
     leakcheck.leaks.clear()

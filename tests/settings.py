@@ -4,6 +4,7 @@ few environment values a test run needs."""
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
 os.environ.pop("AUTOENHANCE_API_KEY", None)
@@ -27,4 +28,11 @@ for _logger in LOGGING["loggers"].values():  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# A file, not SQLite's default in-memory test database: the live server that
+# the browser tests use answers from several threads, and an in-memory
+# database would make them share one connection, which SQLite forbids.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": os.path.join(tempfile.gettempdir(), f"dashboard-tests-{os.getpid()}.sqlite3")
 }

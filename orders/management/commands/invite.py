@@ -48,5 +48,7 @@ class Command(BaseCommand):
         )
         hours = settings.PASSWORD_RESET_TIMEOUT // 3600
         self.stdout.write(f"{'Invited' if created else 'New link for'} {email}.")
-        self.stdout.write(f"Send them this link (works once, for {hours} hours):")
+        self.stdout.write(
+            f"Send them this link (works once, for {hours} hour{'s' if hours != 1 else ''}):"
+        )
         self.stdout.write(f"{settings.DASHBOARD_URL}{path}")
