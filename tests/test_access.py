@@ -4,7 +4,6 @@ import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from orders.access import ensure_demo_account
@@ -13,20 +12,6 @@ from orders.models import ShareLink
 PASSWORD = "pw-Sam-123!"  # the `teammate` fixture's
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_failed_sign_ins_carry_over():
-    """Failed sign-ins are counted in the cache; no test may inherit another's."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    """The slow production hash is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 TEAM_PAGES = [

@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    """Dozens of sign-ins per test: the slow production hash is not what is tested."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def pauses(monkeypatch) -> list[float]:
     """The delay each sign-in asked for, without waiting for it."""
     asked: list[float] = []
