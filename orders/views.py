@@ -157,8 +157,7 @@ def share_create(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
     url = request.build_absolute_uri(reverse("shared_order", args=[token]))
     extra = _share_panel(order_id, new_share_url=url, new_share=link)
     if request.htmx:
-        ctx = pages.order_context(order, params, base="", share=None) | extra
-        return render(request, "orders/detail.html#share-panel", ctx)
+        return render(request, "orders/detail.html#share-panel", extra)
     base = reverse("order_detail", args=[order_id])
     return pages.order_page(request, order, params, base=base, extra=extra)
 
