@@ -23,9 +23,17 @@ def pauses(monkeypatch) -> list[float]:
     return asked
 
 
-def sign_in(username: str, password: str, *, addr: str = HOME, client: Client | None = None):
+def sign_in(
+    username: str,
+    password: str,
+    *,
+    addr: str = HOME,
+    client: Client | None = None,
+    forwarded_for: str | None = None,
+):
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
     return (client or Client()).post(
-        "/login/", {"username": username, "password": password}, REMOTE_ADDR=addr
+        "/login/", {"username": username, "password": password}, REMOTE_ADDR=addr, **headers
     )
 
 
@@ -164,26 +172,15 @@ def test_a_refused_account_cannot_sign_in_through_the_admin(teammate):
 def test_behind_a_proxy_the_address_the_proxy_saw_is_counted(teammate, settings):
     settings.BEHIND_PROXY = True
     proxy = "10.0.0.254"
-    for _ in range(throttle.REFUSE_AFTER):
-        Client().post(
-            "/login/",
-            {"username": f"nobody-{_}@example.com", "password": "x"},
-            REMOTE_ADDR=proxy,
-            HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7",
+    for n in range(throttle.REFUSE_AFTER):
+        sign_in(
+            f"nobody-{n}@example.com", "x", addr=proxy, forwarded_for="203.0.113.9, 198.51.100.7"
         )
     # The guessing visitor is refused, whatever it claims to be...
-    refused = Client().post(
-        "/login/",
-        {"username": "sam@example.com", "password": PASSWORD},
-        REMOTE_ADDR=proxy,
-        HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7",
+    refused = sign_in(
+        "sam@example.com", PASSWORD, addr=proxy, forwarded_for="1.1.1.1, 198.51.100.7"
     )
     assert refused.status_code == 429
     # ...while a teammate behind the same proxy is not.
-    other = Client().post(
-        "/login/",
-        {"username": "sam@example.com", "password": PASSWORD},
-        REMOTE_ADDR=proxy,
-        HTTP_X_FORWARDED_FOR="192.0.2.50",
-    )
+    other = sign_in("sam@example.com", PASSWORD, addr=proxy, forwarded_for="192.0.2.50")
     assert other.status_code == 302
